@@ -5,6 +5,7 @@
 
 pub mod codegen;
 pub mod files;
+pub mod openapi_schema;
 pub mod spec;
 pub mod validate;
 

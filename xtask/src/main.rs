@@ -3,8 +3,8 @@
 use std::process::ExitCode;
 use std::time::Instant;
 
-use xtask::codegen::{self, SPEC_PATH};
-use xtask::{files, spec, workspace_root};
+use xtask::codegen::{self, Mode, Outcome};
+use xtask::workspace_root;
 
 const USAGE: &str = "\
 usage: cargo xtask <command>
@@ -33,41 +33,26 @@ fn main() -> ExitCode {
 
 fn run_codegen(check: bool) -> ExitCode {
     let started = Instant::now();
-    let root = workspace_root();
-    let spec_path = root.join(SPEC_PATH);
-    let generated = spec::load(&spec_path).and_then(|spec| codegen::generate(&spec));
-    let generated = match generated {
-        Ok(files) => files,
-        Err(problems) => {
-            eprintln!("{problems}");
-            eprintln!(
-                "\n{SPEC_PATH} was not generated from: {} problem(s); no file was changed.",
-                problems.0.len()
-            );
-            return ExitCode::FAILURE;
-        }
-    };
-    if check {
-        let stale = files::stale(&root, &generated);
-        if stale.is_empty() {
+    let mode = if check { Mode::Check } else { Mode::Write };
+    match codegen::run(&workspace_root(), mode) {
+        Ok(Outcome::Checked { files, stale }) if stale.is_empty() => {
             println!(
-                "generated code is current ({} files, {:.2?})",
-                generated.len(),
+                "generated code is current ({files} files, {:.2?})",
                 started.elapsed()
             );
-            return ExitCode::SUCCESS;
+            ExitCode::SUCCESS
         }
-        for diff in &stale {
-            eprintln!("{diff}");
+        Ok(Outcome::Checked { stale, .. }) => {
+            for diff in &stale {
+                eprintln!("{diff}");
+            }
+            eprintln!(
+                "{} generated file(s) are stale: run `cargo xtask codegen` and commit the result.",
+                stale.len()
+            );
+            ExitCode::FAILURE
         }
-        eprintln!(
-            "{} generated file(s) are stale: run `cargo xtask codegen` and commit the result.",
-            stale.len()
-        );
-        return ExitCode::FAILURE;
-    }
-    match files::write_all(&root, &generated) {
-        Ok(written) => {
+        Ok(Outcome::Written(written)) => {
             for path in &written.changed {
                 println!("updated   {}", path.display());
             }
@@ -77,8 +62,8 @@ fn run_codegen(check: bool) -> ExitCode {
             println!("codegen done in {:.2?}", started.elapsed());
             ExitCode::SUCCESS
         }
-        Err(e) => {
-            eprintln!("error: could not write the generated files: {e}\nno file was changed.");
+        Err(failure) => {
+            eprintln!("{failure}");
             ExitCode::FAILURE
         }
     }

@@ -13,7 +13,7 @@ pub mod types;
 
 use std::any::Any;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use proc_macro2::TokenStream;
@@ -30,6 +30,64 @@ pub struct GeneratedFile {
     pub path: PathBuf,
     /// The whole file, header included.
     pub contents: String,
+}
+
+/// What `cargo xtask codegen` should do with the generated files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Write the files that changed.
+    Write,
+    /// Change nothing; report stale files.
+    Check,
+}
+
+/// How a codegen run ended, when the spec could be generated from.
+#[derive(Debug)]
+pub enum Outcome {
+    /// [`Mode::Write`]: what was written.
+    Written(crate::files::Written),
+    /// [`Mode::Check`]: a unified diff per stale file (empty when everything is current).
+    Checked { files: usize, stale: Vec<String> },
+}
+
+/// Why a codegen run changed nothing.
+#[derive(Debug)]
+pub enum Failure {
+    /// The spec cannot be generated from.
+    Spec(Diagnostics),
+    /// The files could not be written (and were left as they were).
+    Write(std::io::Error),
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Spec(problems) => write!(
+                f,
+                "{problems}\n\n{SPEC_PATH}: {} problem(s); no file was changed.",
+                problems.0.len()
+            ),
+            Self::Write(e) => write!(
+                f,
+                "error: could not write the generated files: {e}\nno file was changed."
+            ),
+        }
+    }
+}
+
+/// Runs codegen for the workspace at `root` (the folder holding `openapi.yaml`).
+pub fn run(root: &Path, mode: Mode) -> Result<Outcome, Failure> {
+    let spec = crate::spec::load(&root.join(SPEC_PATH)).map_err(Failure::Spec)?;
+    let files = generate(&spec).map_err(Failure::Spec)?;
+    match mode {
+        Mode::Check => Ok(Outcome::Checked {
+            files: files.len(),
+            stale: crate::files::stale(root, &files),
+        }),
+        Mode::Write => crate::files::write_all(root, &files)
+            .map(Outcome::Written)
+            .map_err(Failure::Write),
+    }
 }
 
 /// A function from the spec to the code of one generated file.
