@@ -37,13 +37,13 @@ pub mod types {
     }
 }
 #[derive(Clone, Debug)]
-/**Client for Apify API
-
-The part of the Apify API that this workspace describes: testing webhooks.
-This document is the single source of truth for the generated client and server crates;
-edit it, then run `cargo xtask codegen`.
-
-Version: 2.0.0*/
+/// Client for Apify API
+///
+/// The part of the Apify API that this workspace describes: testing webhooks.
+/// This document is the single source of truth for the generated client and server crates;
+/// edit it, then run `cargo xtask codegen`.
+///
+/// Version: 2.0.0
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -96,15 +96,14 @@ impl ClientInfo<()> for Client {
 impl ClientHooks<()> for &Client {}
 #[allow(clippy::all)]
 impl Client {
-    /**Test webhook
-
-    Tests a webhook. Creates a webhook dispatch with a dummy payload.
-
-    Sends a `POST` request to `/v2/webhooks/{webhookId}/test`
-
-    Arguments:
-    - `webhook_id`: Webhook ID.
-    */
+    /// Test webhook
+    ///
+    /// Tests a webhook. Creates a webhook dispatch with a dummy payload.
+    ///
+    /// Sends a `POST` request to `/v2/webhooks/{webhookId}/test`
+    ///
+    /// Arguments:
+    /// - `webhook_id`: Webhook ID.
     pub async fn webhook_test_post<'a>(
         &'a self,
         webhook_id: &'a str,

@@ -29,7 +29,20 @@ pub fn generate(spec: &Spec) -> Result<TokenStream, Diagnostic> {
     })?;
     let structs = generator.get_type_space().to_stream();
     let enum_code = open_enums.iter().map(enums::emit);
+    let names: Vec<&String> = spec
+        .api
+        .components
+        .iter()
+        .flat_map(|c| c.schemas.keys())
+        .collect();
+    let idents = names.iter().map(|n| quote::format_ident!("{n}"));
     Ok(quote! {
+        /// The JSON Schema of every type generated from the spec's `components/schemas`, by
+        /// schema name, in the spec's order.
+        pub fn json_schemas() -> ::std::vec::Vec<(&'static str, ::schemars::Schema)> {
+            ::std::vec![ #( (#names, ::schemars::schema_for!(#idents)) ),* ]
+        }
+
         #( #enum_code )*
         #structs
     })
