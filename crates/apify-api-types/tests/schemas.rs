@@ -40,7 +40,7 @@ fn json_schemas_agree_with_the_spec() {
     for (name, generated) in apify_api_types::json_schemas() {
         let generated = generated.as_value();
         let declared = &spec["components"]["schemas"][name];
-        compare_schema(&spec, name, declared, generated, &mut problems);
+        compare_schema(name, declared, generated, &mut problems);
     }
     assert!(
         problems.is_empty(),
@@ -118,7 +118,7 @@ fn compare_schema(
                 "{at}: required and not nullable in the spec, but the generated type admits null"
             ));
         }
-        let expected = base_type(spec, declared_field);
+        let expected = base_type(declared_field);
         let actual = generated_base_type(generated_field);
         if expected != actual {
             problems.push(format!("{at}: {expected} in the spec, {actual} generated"));
@@ -127,7 +127,7 @@ fn compare_schema(
 }
 
 /// `string`, `string/date-time`, `integer`, `array of X`, `X` (a component) …
-fn base_type(spec: &Value, schema: &Value) -> String {
+fn base_type(schema: &Value) -> String {
     if let Some(name) = support::ref_name(schema) {
         return name.to_owned();
     }
@@ -136,10 +136,10 @@ fn base_type(spec: &Value, schema: &Value) -> String {
         .and_then(Value::as_array)
         .map(Vec::as_slice)
     {
-        return base_type(spec, only);
+        return base_type(only);
     }
     match schema.get("type").and_then(Value::as_str) {
-        Some("array") => format!("array of {}", base_type(spec, &schema["items"])),
+        Some("array") => format!("array of {}", base_type(&schema["items"])),
         Some(t) => match schema.get("format").and_then(Value::as_str) {
             Some(f @ "date-time") => format!("{t}/{f}"),
             _ => t.to_owned(),

@@ -1,4 +1,7 @@
 //! Reading `openapi.yaml` in tests.
+//!
+//! Each test file includes this module and uses a part of it.
+#![allow(dead_code)]
 
 use serde_json::Value;
 
