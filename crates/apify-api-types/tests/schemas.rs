@@ -49,13 +49,7 @@ fn json_schemas_agree_with_the_spec() {
     );
 }
 
-fn compare_schema(
-    spec: &Value,
-    at: &str,
-    declared: &Value,
-    generated: &Value,
-    problems: &mut Vec<String>,
-) {
+fn compare_schema(at: &str, declared: &Value, generated: &Value, problems: &mut Vec<String>) {
     if let Some(values) = declared.get("enum") {
         if generated.get("enum") != Some(values) {
             problems.push(format!(
