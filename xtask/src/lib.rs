@@ -7,6 +7,7 @@ pub mod codegen;
 pub mod files;
 pub mod openapi_schema;
 pub mod spec;
+pub mod test_all;
 pub mod validate;
 
 use std::path::{Path, PathBuf};

@@ -12,6 +12,7 @@ usage: cargo xtask <command>
 commands:
   codegen          validate openapi.yaml and regenerate the generated file of every crate
   codegen --check  change nothing; fail with a diff if a generated file is not current
+  test             run every test: the Rust tests of all crates and the external spec checks
   help             print this text";
 
 fn main() -> ExitCode {
@@ -20,6 +21,7 @@ fn main() -> ExitCode {
     match args.as_slice() {
         ["codegen"] => run_codegen(false),
         ["codegen", "--check"] => run_codegen(true),
+        ["test"] => exit_code(xtask::test_all::run(&workspace_root())),
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -66,5 +68,13 @@ fn run_codegen(check: bool) -> ExitCode {
             eprintln!("{failure}");
             ExitCode::FAILURE
         }
+    }
+}
+
+fn exit_code(passed: bool) -> ExitCode {
+    if passed {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
     }
 }
