@@ -31,7 +31,10 @@ fn committed_spec() -> String {
 /// The spec with `from` replaced by `to`, failing loudly if the spec no longer contains `from`.
 fn spec_with(from: &str, to: &str) -> String {
     let spec = committed_spec();
-    assert!(spec.contains(from), "openapi.yaml no longer contains {from:?}; update this test");
+    assert!(
+        spec.contains(from),
+        "openapi.yaml no longer contains {from:?}; update this test"
+    );
     spec.replacen(from, to, 1)
 }
 
@@ -58,7 +61,11 @@ fn committed_generated_files_are_current() {
     match codegen::run(&workspace_root(), Mode::Check) {
         Ok(Outcome::Checked { files, stale }) => {
             assert_eq!(files, GENERATED.len());
-            assert!(stale.is_empty(), "run `cargo xtask codegen` and commit the result:\n{}", stale.join("\n"));
+            assert!(
+                stale.is_empty(),
+                "run `cargo xtask codegen` and commit the result:\n{}",
+                stale.join("\n")
+            );
         }
         other => panic!("codegen --check failed: {other:?}"),
     }
@@ -71,30 +78,54 @@ fn generation_is_deterministic() {
     let second = codegen::generate(&spec).expect("generates again");
     assert_eq!(first, second);
     for file in &first {
-        assert!(file.contents.starts_with(codegen::format::HEADER), "{} lacks the @generated header", file.path.display());
+        assert!(
+            file.contents.starts_with(codegen::format::HEADER),
+            "{} lacks the @generated header",
+            file.path.display()
+        );
     }
 }
 
 #[test]
 fn a_changed_enum_value_makes_check_fail_until_regenerated() {
     let dir = workspace_with_spec(&spec_with("        - TEST\n", "        - TESTED\n"));
-    let Ok(Outcome::Checked { stale, .. }) = codegen::run(dir.path(), Mode::Check) else { panic!("check ran") };
+    let Ok(Outcome::Checked { stale, .. }) = codegen::run(dir.path(), Mode::Check) else {
+        panic!("check ran")
+    };
     assert_eq!(stale.len(), 1, "only the types file changes");
-    assert!(stale[0].contains("apify-api-types") && stale[0].contains("+            \"TESTED\""), "{}", stale[0]);
+    assert!(
+        stale[0].contains("apify-api-types") && stale[0].contains("+            \"TESTED\""),
+        "{}",
+        stale[0]
+    );
 
-    let Ok(Outcome::Written(written)) = codegen::run(dir.path(), Mode::Write) else { panic!("write ran") };
+    let Ok(Outcome::Written(written)) = codegen::run(dir.path(), Mode::Write) else {
+        panic!("write ran")
+    };
     assert_eq!(written.changed, vec![PathBuf::from(GENERATED[0])]);
-    let Ok(Outcome::Checked { stale, .. }) = codegen::run(dir.path(), Mode::Check) else { panic!("check ran") };
+    let Ok(Outcome::Checked { stale, .. }) = codegen::run(dir.path(), Mode::Check) else {
+        panic!("check ran")
+    };
     assert!(stale.is_empty());
-    let Ok(Outcome::Written(again)) = codegen::run(dir.path(), Mode::Write) else { panic!("write ran") };
-    assert!(again.changed.is_empty(), "an unchanged spec changes nothing");
+    let Ok(Outcome::Written(again)) = codegen::run(dir.path(), Mode::Write) else {
+        panic!("write ran")
+    };
+    assert!(
+        again.changed.is_empty(),
+        "an unchanged spec changes nothing"
+    );
 }
 
 /// Each refused spec names the location, says how to fix it, and leaves every file as it was.
 #[test]
 fn refused_specs_change_no_file() {
     let cases = [
-        ("openapi 3.1", spec_with("openapi: 3.0.3", "openapi: 3.1.0"), "#/openapi", "3.0"),
+        (
+            "openapi 3.1",
+            spec_with("openapi: 3.0.3", "openapi: 3.1.0"),
+            "#/openapi",
+            "3.0",
+        ),
         (
             "missing operationId",
             spec_with("      operationId: webhook_test_post\n", ""),
@@ -110,16 +141,29 @@ fn refused_specs_change_no_file() {
             "#/components/responses/Unauthorized/content/application~1json/schema",
             "components/schemas",
         ),
-        ("not YAML", "openapi: 3.0.3\ninfo: [unclosed\n".to_owned(), "line ", "YAML"),
+        (
+            "not YAML",
+            "openapi: 3.0.3\ninfo: [unclosed\n".to_owned(),
+            "line ",
+            "YAML",
+        ),
     ];
     for (name, spec, location, hint) in cases {
         let dir = workspace_with_spec(&spec);
         let before = snapshot(dir.path());
         let result = codegen::run(dir.path(), Mode::Write);
-        let Err(Failure::Spec(problems)) = result else { panic!("{name}: expected a refusal, got {result:?}") };
+        let Err(Failure::Spec(problems)) = result else {
+            panic!("{name}: expected a refusal, got {result:?}")
+        };
         let text = Failure::Spec(problems).to_string();
-        assert!(text.contains(location), "{name}: the message does not name {location}:\n{text}");
-        assert!(text.contains("help:") && text.contains(hint), "{name}: the message gives no fix mentioning {hint}:\n{text}");
+        assert!(
+            text.contains(location),
+            "{name}: the message does not name {location}:\n{text}"
+        );
+        assert!(
+            text.contains("help:") && text.contains(hint),
+            "{name}: the message gives no fix mentioning {hint}:\n{text}"
+        );
         assert!(text.contains("no file was changed"), "{name}:\n{text}");
         assert_eq!(snapshot(dir.path()), before, "{name}: a file changed");
     }
@@ -134,18 +178,28 @@ fn a_failed_write_changes_no_file() {
         "description: Tests a webhook by creating a webhook dispatch with a dummy payload.",
     ));
     // A directory where the server file's temp file would go makes that write fail.
-    let blocker = dir.path().join("crates/apify-api-server/src/generated.rs.codegen-tmp");
+    let blocker = dir
+        .path()
+        .join("crates/apify-api-server/src/generated.rs.codegen-tmp");
     std::fs::create_dir(&blocker).expect("create blocker");
     let before = snapshot(dir.path());
     let result = codegen::run(dir.path(), Mode::Write);
     assert!(matches!(result, Err(Failure::Write(_))), "{result:?}");
-    assert_eq!(snapshot(dir.path()), before, "a file changed, or a temp file was left behind");
+    assert_eq!(
+        snapshot(dir.path()),
+        before,
+        "a file changed, or a temp file was left behind"
+    );
 }
 
 #[test]
 fn a_generator_panic_becomes_a_diagnostic() {
-    let result: Result<(), _> = codegen::run_generator("the test generator", || panic!("assertion failed: boom"));
+    let result: Result<(), _> =
+        codegen::run_generator("the test generator", || panic!("assertion failed: boom"));
     let diagnostic = result.expect_err("a panic is an error");
-    assert!(diagnostic.message.contains("crashed") && diagnostic.message.contains("boom"), "{diagnostic}");
+    assert!(
+        diagnostic.message.contains("crashed") && diagnostic.message.contains("boom"),
+        "{diagnostic}"
+    );
     assert!(!diagnostic.hint.is_empty());
 }
