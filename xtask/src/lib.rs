@@ -3,9 +3,13 @@
 //!
 //! The binary (`cargo xtask ...`) is a thin shell over this library, so tests run the same code.
 
+pub mod breaking;
 pub mod codegen;
 pub mod files;
+pub mod lint;
 pub mod openapi_schema;
+pub mod redocly;
+pub mod reference_docs;
 pub mod spec;
 pub mod test_all;
 pub mod validate;

@@ -13,6 +13,13 @@ commands:
   codegen          validate openapi.yaml and regenerate the generated file of every crate
   codegen --check  change nothing; fail with a diff if a generated file is not current
   test             run every test: the Rust tests of all crates and the external spec checks
+  lint             check openapi.yaml: codegen rules, hygiene rules, every example against its
+                   schema, then Redocly CLI's lint (pinned; installed into target/tools)
+  breaking [--base REF | --since-version] [--allow-breaking]
+                   report every API change since REF (default: `git merge-base HEAD main`;
+                   --since-version: since the commit that set the current info.version) as
+                   markdown; fail on a breaking change unless the major version was raised
+  docs             render the API reference into target/api-reference.html (works offline)
   help             print this text";
 
 fn main() -> ExitCode {
@@ -22,6 +29,9 @@ fn main() -> ExitCode {
         ["codegen"] => run_codegen(false),
         ["codegen", "--check"] => run_codegen(true),
         ["test"] => exit_code(xtask::test_all::run(&workspace_root())),
+        ["lint"] => exit_code(xtask::lint::run(&workspace_root())),
+        ["breaking", rest @ ..] => run_breaking(rest),
+        ["docs"] => run_docs(),
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -76,5 +86,53 @@ fn exit_code(passed: bool) -> ExitCode {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
+    }
+}
+
+fn run_breaking(args: &[&str]) -> ExitCode {
+    let root = workspace_root();
+    let mut base: Option<String> = None;
+    let mut allow = false;
+    let mut i = 0;
+    while i < args.len() {
+        match (args[i], args.get(i + 1)) {
+            ("--base", Some(r)) => {
+                base = Some((*r).to_owned());
+                i += 1;
+            }
+            ("--since-version", _) => match xtask::breaking::version_base(&root) {
+                Ok(b) => base = Some(b),
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return ExitCode::FAILURE;
+                }
+            },
+            ("--allow-breaking", _) => allow = true,
+            _ => {
+                eprintln!("{USAGE}");
+                return ExitCode::from(2);
+            }
+        }
+        i += 1;
+    }
+    exit_code(xtask::breaking::run(&root, base.as_deref(), allow))
+}
+
+fn run_docs() -> ExitCode {
+    let started = Instant::now();
+    match xtask::reference_docs::build(&workspace_root()) {
+        Ok(path) => {
+            println!(
+                "API reference written to {} in {:.2?}; open it in a browser (file://{})",
+                path.display(),
+                started.elapsed(),
+                path.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
     }
 }
