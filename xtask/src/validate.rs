@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use heck::ToUpperCamelCase;
+use heck::{ToSnakeCase, ToUpperCamelCase};
 use openapiv3::{ReferenceOr, Schema, SchemaKind, Type};
 use serde_json::Value;
 
@@ -16,9 +16,40 @@ use crate::spec::{Diagnostic, Spec, pointer};
 pub fn validate(spec: &Spec) -> Vec<Diagnostic> {
     let mut found = Vec::new();
     check_refs(&spec.raw, &spec.raw, &mut Vec::new(), &mut found);
+    check_merge_keys(&spec.raw, &mut Vec::new(), &mut found);
     check_operations(spec, &mut found);
     check_schemas(spec, &mut found);
     found
+}
+
+/// YAML merge keys (`<<: *anchor`) are not applied by the YAML reader: the merged keys would
+/// silently be missing.
+fn check_merge_keys(node: &Value, at: &mut Vec<String>, found: &mut Vec<Diagnostic>) {
+    match node {
+        Value::Object(map) => {
+            for (k, v) in map {
+                at.push(k.clone());
+                if k == "<<" {
+                    found.push(Diagnostic::new(
+                        pointer(at.iter()),
+                        "YAML merge keys (`<<`) are not applied: the keys they would merge are silently missing",
+                        "write the keys out in place (an alias `*anchor` of a whole value works)",
+                    ));
+                } else {
+                    check_merge_keys(v, at, found);
+                }
+                at.pop();
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                at.push(i.to_string());
+                check_merge_keys(v, at, found);
+                at.pop();
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Every `$ref` is local, resolves, and stands alone (OpenAPI 3.0 ignores keys beside it).
@@ -84,7 +115,19 @@ fn check_refs(root: &Value, node: &Value, at: &mut Vec<String>, found: &mut Vec<
 }
 
 fn check_operations(spec: &Spec, found: &mut Vec<Diagnostic>) {
-    let mut ids: BTreeMap<String, String> = BTreeMap::new();
+    // UpperCamelCase form → (operationId, where).
+    let mut ids: BTreeMap<String, (String, String)> = BTreeMap::new();
+    // openapiv3 silently drops paths that do not start with `/`: the raw document still has them.
+    let raw_paths = spec.raw.get("paths").and_then(Value::as_object);
+    for path in raw_paths.into_iter().flat_map(|paths| paths.keys()) {
+        if !path.starts_with('/') && !path.starts_with("x-") {
+            found.push(Diagnostic::new(
+                pointer(["paths", path]),
+                format!("the path `{path}` does not start with `/`, so its operations would be silently left out"),
+                format!("write `/{path}`"),
+            ));
+        }
+    }
     for (path, item) in spec.api.paths.paths.iter() {
         let item = match item {
             ReferenceOr::Item(item) => item,
@@ -117,13 +160,32 @@ fn check_operations(spec: &Spec, found: &mut Vec<Diagnostic>) {
                     format!("operationId `{id}` is not a plain identifier"),
                     "use letters, digits and `_` only, starting with a letter, e.g. `webhook_test_post`",
                 )),
+                Some(id) if is_keyword(id) => found.push(Diagnostic::new(
+                    pointer(["paths", path, method, "operationId"]),
+                    format!("operationId `{id}` is a Rust keyword and cannot name a method"),
+                    "use a descriptive name such as `webhook_test_post`",
+                )),
+                Some(id) if id != id.to_snake_case() => found.push(Diagnostic::new(
+                    pointer(["paths", path, method, "operationId"]),
+                    format!("operationId `{id}` is not snake_case: the client would call the method `{}`, the server trait `{id}`", id.to_snake_case()),
+                    format!("write `operationId: {}`", id.to_snake_case()),
+                )),
                 Some(id) => {
-                    if let Some(first) = ids.insert(id.to_owned(), here.clone()) {
+                    // The server names `<Id>Request` and `<Id>Response` after the UpperCamelCase form.
+                    let rust_name = id.to_upper_camel_case();
+                    if let Some((first_id, first)) = ids.get(&rust_name) {
+                        let message = if first_id == id {
+                            format!("operationId `{id}` is used twice (first at {first})")
+                        } else {
+                            format!("operationId `{id}` gives the same Rust names (`{rust_name}Request`) as `{first_id}` at {first}")
+                        };
                         found.push(Diagnostic::new(
                             pointer(["paths", path, method, "operationId"]),
-                            format!("operationId `{id}` is used twice (first at {first})"),
+                            message,
                             "give every operation its own operationId",
                         ));
+                    } else {
+                        ids.insert(rust_name, (id.to_owned(), here.clone()));
                     }
                 }
             }
@@ -147,10 +209,14 @@ fn check_parameters(
     op: &openapiv3::Operation,
     found: &mut Vec<Diagnostic>,
 ) {
+    let mut declared: Vec<&str> = Vec::new();
+    // A dangling or misnamed parameter is reported once, not again as an undeclared variable.
+    let mut reported_path_parameter = false;
     for (i, param) in op.parameters.iter().enumerate() {
         let here = pointer(["paths", path, method, "parameters", &i.to_string()]);
         let Some(param) = resolve_parameter(spec, param) else {
-            continue; // dangling, reported by check_refs
+            reported_path_parameter = true; // dangling, reported by check_refs
+            continue;
         };
         let openapiv3::Parameter::Path { parameter_data, .. } = param else {
             found.push(Diagnostic::new(
@@ -160,7 +226,9 @@ fn check_parameters(
             ));
             continue;
         };
+        declared.push(&parameter_data.name);
         if !path.contains(&format!("{{{}}}", parameter_data.name)) {
+            reported_path_parameter = true;
             found.push(Diagnostic::new(
                 here.clone(),
                 format!(
@@ -168,6 +236,17 @@ fn check_parameters(
                     parameter_data.name
                 ),
                 "name it exactly as in the `{braces}` of the path",
+            ));
+        }
+        let field = parameter_data.name.to_snake_case();
+        if !is_identifier(&field) || is_keyword(&field) {
+            found.push(Diagnostic::new(
+                format!("{here}/name"),
+                format!(
+                    "path parameter `{}` gives no Rust field name (`{field}`)",
+                    parameter_data.name
+                ),
+                "start the name with a letter, use letters, digits, `_` or `-`, and avoid Rust keywords such as `type`",
             ));
         }
         let plain_string = match &parameter_data.format {
@@ -184,6 +263,26 @@ fn check_parameters(
             ));
         }
     }
+    if reported_path_parameter {
+        return;
+    }
+    for variable in path_variables(path) {
+        if !declared.contains(&variable) {
+            found.push(Diagnostic::new(
+                pointer(["paths", path, method, "parameters"]),
+                format!("the path has `{{{variable}}}` but the operation declares no path parameter `{variable}` (progenitor crashes on it)"),
+                format!("add `- {{name: {variable}, in: path, required: true, schema: {{type: string}}}}` to the operation's `parameters`"),
+            ));
+        }
+    }
+}
+
+/// The `{name}` variables of a path template.
+fn path_variables(path: &str) -> Vec<&str> {
+    path.split('{')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+        .collect()
 }
 
 fn resolve_parameter<'a>(
@@ -236,6 +335,9 @@ fn check_responses(
     }
     let mut successes_with_body = Vec::new();
     let mut error_schemas: Vec<(String, String)> = Vec::new();
+    // progenitor asserts that all success responses, and all error responses, have one body type.
+    let mut successes_without_body = Vec::new();
+    let mut errors_without_body = Vec::new();
     for (code, response) in op.responses.responses.iter() {
         let status = code.to_string();
         let openapiv3::StatusCode::Code(n) = code else {
@@ -254,6 +356,11 @@ fn check_responses(
             ReferenceOr::Item(_) => at(&status),
         };
         if resolved.content.is_empty() {
+            if is_success(*n) {
+                successes_without_body.push(status);
+            } else if *n >= 400 {
+                errors_without_body.push(status);
+            }
             continue;
         }
         let mut types = resolved.content.keys();
@@ -290,7 +397,7 @@ fn check_responses(
             ));
             continue;
         };
-        if (200..300).contains(n) {
+        if is_success(*n) {
             successes_with_body.push(status.clone());
         } else if *n >= 400 {
             error_schemas.push((status.clone(), schema_ref));
@@ -305,6 +412,27 @@ fn check_responses(
             ),
             "keep one 2xx response with a body",
         ));
+    }
+    let with_and_without = [
+        (
+            "success",
+            successes_with_body.first(),
+            successes_without_body.first(),
+        ),
+        (
+            "error",
+            error_schemas.first().map(|(status, _)| status),
+            errors_without_body.first(),
+        ),
+    ];
+    for (kind, with, without) in with_and_without {
+        if let (Some(with), Some(without)) = (with, without) {
+            found.push(Diagnostic::new(
+                at(without),
+                format!("{kind} status {without} has no body while {with} has one; progenitor crashes on {kind} responses of different body types"),
+                format!("give status {without} the same body as {with}, or remove the body from every {kind} status of the operation"),
+            ));
+        }
     }
     if let Some((first_status, first)) = error_schemas.first() {
         for (status, schema) in &error_schemas[1..] {
@@ -335,6 +463,7 @@ fn check_schemas(spec: &Spec, found: &mut Vec<Diagnostic>) {
                 "use UpperCamelCase letters and digits",
             ));
         }
+        check_schema_kinds(schema, &here, found);
         if let Some(values) = enum_values(schema) {
             check_enum(&here, values, found);
         } else if matches!(&schema.schema_kind, SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty())
@@ -353,6 +482,96 @@ fn check_schemas(spec: &Spec, found: &mut Vec<Diagnostic>) {
         }
         check_nested_enums(schema, &here, true, found);
     }
+}
+
+/// The `type` values of OpenAPI 3.0.
+const SCHEMA_TYPES: [&str; 6] = ["string", "number", "integer", "boolean", "array", "object"];
+
+/// Constructs the types generator (typify) cannot convert and crashes on: an unknown `type`
+/// (openapiv3 reads `type: strng` as an untyped schema) and `not`.
+fn check_schema_kinds(schema: &Schema, here: &str, found: &mut Vec<Diagnostic>) {
+    let not_supported = |at: String| {
+        Diagnostic::new(
+            at,
+            "`not` schemas are not supported by the types generator (typify)",
+            "describe the allowed values instead (an enum, a pattern or a bound)",
+        )
+    };
+    match &schema.schema_kind {
+        SchemaKind::Not { .. } => found.push(not_supported(format!("{here}/not"))),
+        SchemaKind::Any(any) => {
+            if let Some(typ) = any.typ.as_deref().filter(|t| !SCHEMA_TYPES.contains(t)) {
+                found.push(Diagnostic::new(
+                    format!("{here}/type"),
+                    format!("`type: {typ}` is not an OpenAPI 3.0 type"),
+                    format!("use one of {}", SCHEMA_TYPES.join(", ")),
+                ));
+            }
+            if any.not.is_some() {
+                found.push(not_supported(format!("{here}/not")));
+            }
+        }
+        _ => {}
+    }
+    for (at, sub) in subschemas(schema) {
+        check_schema_kinds(sub, &format!("{here}/{at}"), found);
+    }
+}
+
+/// The schemas written inline inside `schema`, each with its pointer relative to `schema`.
+fn subschemas(schema: &Schema) -> Vec<(String, &Schema)> {
+    use openapiv3::AdditionalProperties;
+    let mut properties = Vec::new();
+    let mut items = None;
+    let mut additional = None;
+    let mut lists: Vec<(&str, &Vec<ReferenceOr<Schema>>)> = Vec::new();
+    let mut not = None;
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::Object(o)) => {
+            properties.extend(o.properties.iter());
+            additional = o.additional_properties.as_ref();
+        }
+        SchemaKind::Type(Type::Array(a)) => items = a.items.as_ref(),
+        SchemaKind::AllOf { all_of } => lists.push(("allOf", all_of)),
+        SchemaKind::OneOf { one_of } => lists.push(("oneOf", one_of)),
+        SchemaKind::AnyOf { any_of } => lists.push(("anyOf", any_of)),
+        SchemaKind::Not { not: n } => not = Some(&**n),
+        SchemaKind::Any(any) => {
+            properties.extend(any.properties.iter());
+            additional = any.additional_properties.as_ref();
+            items = any.items.as_ref();
+            lists.extend([
+                ("allOf", &any.all_of),
+                ("oneOf", &any.one_of),
+                ("anyOf", &any.any_of),
+            ]);
+            not = any.not.as_deref();
+        }
+        SchemaKind::Type(_) => {}
+    }
+    let mut out: Vec<(String, Option<&Schema>)> = Vec::new();
+    for (name, s) in properties {
+        let at = format!("properties/{}", crate::spec::escape_pointer(name));
+        out.push((at, s.as_item().map(|s| &**s)));
+    }
+    if let Some(s) = items {
+        out.push(("items".to_owned(), s.as_item().map(|s| &**s)));
+    }
+    if let Some(AdditionalProperties::Schema(s)) = additional {
+        out.push(("additionalProperties".to_owned(), s.as_item()));
+    }
+    for (key, list) in lists {
+        for (i, s) in list.iter().enumerate() {
+            out.push((format!("{key}/{i}"), s.as_item()));
+        }
+    }
+    if let Some(s) = not {
+        out.push(("not".to_owned(), s.as_item()));
+    }
+    // References are checked where they point.
+    out.into_iter()
+        .filter_map(|(at, s)| s.map(|s| (at, s)))
+        .collect()
 }
 
 /// The values of a top-level string enum component, or None if the schema is no such enum.
@@ -458,6 +677,11 @@ fn check_nested_enums(schema: &Schema, here: &str, top: bool, found: &mut Vec<Di
     }
 }
 
+/// The statuses progenitor treats as success (the others are errors from 400 on).
+fn is_success(status: u16) -> bool {
+    status == 101 || (200..300).contains(&status)
+}
+
 fn is_identifier(s: &str) -> bool {
     let mut chars = s.chars();
     chars.next().is_some_and(|c| c.is_ascii_alphabetic())
@@ -466,5 +690,19 @@ fn is_identifier(s: &str) -> bool {
 
 fn is_type_name(s: &str) -> bool {
     let mut chars = s.chars();
-    chars.next().is_some_and(|c| c.is_ascii_uppercase()) && chars.all(|c| c.is_ascii_alphanumeric())
+    chars.next().is_some_and(|c| c.is_ascii_uppercase())
+        && chars.all(|c| c.is_ascii_alphanumeric())
+        && !is_keyword(s)
+}
+
+/// Rust's strict and reserved keywords (2024 edition): they cannot name a method, field or type.
+fn is_keyword(s: &str) -> bool {
+    const KEYWORDS: [&str; 52] = [
+        "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum",
+        "extern", "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod",
+        "move", "mut", "pub", "ref", "return", "self", "Self", "static", "struct", "super",
+        "trait", "true", "type", "unsafe", "use", "where", "while", "abstract", "become", "box",
+        "do", "final", "macro", "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
+    ];
+    KEYWORDS.contains(&s)
 }
