@@ -2,7 +2,7 @@
 //! mutations of the real spec; then the whole command, Redocly included, on good and bad specs.
 //!
 //! Each fixture `tests/lint/<name>.yaml` has `<name>.expected.txt`: one `rule location` line per
-//! finding. `BLESS=1 cargo test -p xtask --test lint` rewrites them after a deliberate change.
+//! finding (the `codegen` ones left out). `BLESS=1 cargo test -p xtask --test lint` rewrites them after a deliberate change.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -17,9 +17,12 @@ fn real_spec() -> String {
     std::fs::read_to_string(xtask::workspace_root().join("openapi.yaml")).expect("openapi.yaml")
 }
 
+/// The findings as `rule location` lines, without the `codegen` ones: those rules belong to
+/// xtask/src/validate.rs and are tested there, so the fixtures do not change when they grow.
 fn lines(found: &[Finding]) -> String {
     found
         .iter()
+        .filter(|f| f.rule != "codegen")
         .map(|f| format!("{} {}\n", f.rule, f.location))
         .collect()
 }

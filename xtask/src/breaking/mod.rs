@@ -321,7 +321,7 @@ pub fn report(
                 "breaking changes, and the major version was raised: allowed.".to_owned(),
             Verdict::Allowed => "breaking changes, allowed by `--allow-breaking`.".to_owned(),
             Verdict::Fails => format!(
-                "**fails**: breaking changes without a major version bump. Raise `info.version` to {next_major} (and say so in the changelog), make the change compatible, or, if every client and server is updated together, run `cargo xtask breaking --allow-breaking`."
+                "**fails**: breaking changes without a major version bump. Raise `info.version` to {next_major}, make the change compatible, or, if every client and server is updated together, run `cargo xtask breaking --allow-breaking`."
             ),
         }
     );
