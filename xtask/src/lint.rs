@@ -441,8 +441,34 @@ fn check_unused_components(raw: &Value, found: &mut Vec<Finding>) {
     let Some(components) = raw.get("components").and_then(Value::as_object) else {
         return;
     };
+    // Used: referenced from outside `components`, or from a used component (a schema that only
+    // refers to itself is not used).
     let mut refs = BTreeSet::new();
-    used_refs(raw, &mut refs);
+    if let Some(top) = raw.as_object() {
+        for (key, value) in top {
+            if key != "components" {
+                used_refs(value, &mut refs);
+            }
+        }
+    }
+    let mut todo: Vec<String> = refs.iter().cloned().collect();
+    while let Some(r) = todo.pop() {
+        let Some(target) = r.strip_prefix('#').and_then(|p| raw.pointer(p)) else {
+            continue;
+        };
+        let mut inner = BTreeSet::new();
+        used_refs(target, &mut inner);
+        for found in inner {
+            if refs.insert(found.clone()) {
+                todo.push(found);
+            }
+        }
+    }
+    // A `$ref` into a component (`#/components/schemas/A/properties/b`) uses the component.
+    let refs: BTreeSet<String> = refs
+        .into_iter()
+        .map(|r| r.splitn(5, '/').take(4).collect::<Vec<_>>().join("/"))
+        .collect();
     let mut security_used: BTreeSet<String> = BTreeSet::new();
     let mut lists: Vec<&Value> = raw.get("security").into_iter().collect();
     lists.extend(

@@ -593,3 +593,32 @@ fn real_spec_event_type_added_breaks_clients() {
         changes[0].at
     );
 }
+
+#[test]
+fn recursive_schemas_end_and_report_the_change_once() {
+    let spec = |extra: &str| {
+        tiny(
+            "      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/Node'}\n",
+            &format!(
+                "  schemas:\n    Node:\n      type: object\n      properties:\n        children: {{type: array, items: {{$ref: '#/components/schemas/Node'}}}}\n        parent: {{$ref: '#/components/schemas/Node'}}\n{extra}"
+            ),
+        )
+    };
+    let changes = breaking::diff(
+        &spec(""),
+        &spec("        label: {type: string}\n      required: [label]\n"),
+    );
+    assert_eq!(changes.len(), 1, "{changes:#?}");
+    assert_eq!(
+        (changes[0].class, changes[0].rule),
+        (Class::Servers, "required-property-added")
+    );
+    // The lint rules terminate on it too.
+    let text = "openapi: 3.0.3\ninfo: {title: T, version: 1.0.0}\npaths: {}\ncomponents:\n  schemas:\n    Node:\n      type: object\n      description: A node.\n      properties:\n        next: {$ref: '#/components/schemas/Node'}\n      example: {next: {next: {}}}\n";
+    let found = xtask::lint::lint_text(text);
+    assert_eq!(
+        found.iter().map(|f| f.rule).collect::<Vec<_>>(),
+        ["unused-component"],
+        "{found:#?}"
+    );
+}
