@@ -4,6 +4,7 @@
 //! `openapi.yaml` when the server stops.
 
 use std::num::NonZeroU32;
+use std::time::Duration;
 
 use apify_api_client::{Error, ResponseValue};
 use apify_api_e2e::*;
@@ -206,6 +207,32 @@ async fn created_failed_when_the_receiver_is_down() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn created_failed_when_the_receiver_does_not_answer_in_time() {
+    let mut receiver = Receiver::start().await;
+    let config = Config::new(registry(&receiver)).with_delivery_timeout(Duration::from_millis(300));
+    let server = TestServer::start(config).await;
+
+    // The receiver holds requests to /gate until the gate opens, which this test never does.
+    let dispatch = created(
+        within(
+            "201",
+            server.client(OWNER_TOKEN).webhook_test_post(HOOK_GATE),
+        )
+        .await,
+    );
+
+    assert_eq!(dispatch.status, WebhookDispatchStatus::Failed);
+    let call = &dispatch.calls[0];
+    assert_eq!(
+        call.error_message.as_deref(),
+        Some("Cannot send request: no answer within 300 ms")
+    );
+    assert_eq!(call.response_status, None);
+    assert_eq!(receiver.next().await.path, "/gate", "the payload was sent");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn created_failed_when_the_receiver_answers_an_error() {
     let mut receiver = Receiver::start().await;
     let server = start(&receiver).await;
@@ -251,7 +278,7 @@ async fn a_long_response_body_is_cut_to_1_kib_at_a_char_boundary() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn bad_request_for_a_body_on_this_body_less_operation() {
+async fn bad_request_for_a_body_or_an_id_that_is_not_text() {
     let mut receiver = Receiver::start().await;
     let server = start(&receiver).await;
 
@@ -263,6 +290,20 @@ async fn bad_request_for_a_body_on_this_body_less_operation() {
             .bearer_auth(OWNER_TOKEN)
             .header("content-type", "application/json")
             .body(r#"{"unexpected": true}"#)
+            .send(),
+    )
+    .await
+    .expect("the server answers");
+    let (status, _, body) = raw_error(response).await;
+    assert_eq!(status, 400);
+    assert_error_type(&body, ErrorType::InvalidInput);
+
+    // A webhook id that is not text: its percent-encoding is not UTF-8.
+    let response = within(
+        "400",
+        raw_http()
+            .post(server.url("/v2/webhooks/%FF%FE/test"))
+            .bearer_auth(OWNER_TOKEN)
             .send(),
     )
     .await
@@ -365,7 +406,12 @@ async fn not_found_for_an_unknown_webhook_and_an_unknown_path() {
     let receiver = Receiver::start().await;
     let server = start(&receiver).await;
 
-    for id in ["NoSuchWebhook0001", "not a webhook/with slash", "ünïcødé"] {
+    for id in [
+        "NoSuchWebhook0001",
+        "",
+        "not a webhook/with slash",
+        "ünïcødé",
+    ] {
         let body = documented_error(
             within("404", server.client(OWNER_TOKEN).webhook_test_post(id)).await,
             404,
@@ -491,7 +537,7 @@ async fn shutdown_lets_a_request_in_flight_finish() {
     // The shutdown has begun once the listener is closed; wait for that, bounded.
     within("the listener closes", async {
         while server.accepts_connections().await {
-            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+            tokio::time::sleep(Duration::from_millis(5)).await;
         }
     })
     .await;
@@ -577,7 +623,7 @@ async fn a_caller_hanging_up_does_not_cancel_the_delivery() {
             if let Some(dispatch) = server.api.dispatch(&dispatch_id) {
                 break dispatch;
             }
-            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+            tokio::time::sleep(Duration::from_millis(10)).await;
         }
     })
     .await;

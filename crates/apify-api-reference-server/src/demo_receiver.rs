@@ -23,10 +23,11 @@ pub fn router() -> Router {
 }
 
 async fn receive(body: Bytes) -> impl IntoResponse {
-    tracing::info!(
-        payload = %truncate_body(&body),
-        "demo receiver: webhook payload received"
-    );
+    // One line: the payload re-encoded compactly when it is JSON, else its start as text.
+    let payload = serde_json::from_slice::<serde_json::Value>(&body)
+        .map(|json| json.to_string())
+        .unwrap_or_else(|_| truncate_body(&body));
+    tracing::info!(payload = %payload, "demo receiver: webhook payload received");
     (
         [(header::CONTENT_TYPE, "application/json")],
         r#"{"received": true}"#,
