@@ -3,6 +3,8 @@
 //!
 //! Everything binds `127.0.0.1:0`; every wait is bounded by [`within`].
 
+#![warn(missing_docs)]
+
 use std::future::Future;
 use std::path::Path;
 use std::sync::{Arc, Mutex, OnceLock};
