@@ -5,6 +5,7 @@
 
 pub mod breaking;
 pub mod codegen;
+pub mod conformance;
 pub mod files;
 pub mod lint;
 pub mod openapi_schema;

@@ -19,6 +19,7 @@ commands:
                    report every API change since REF (default: `git merge-base HEAD main`;
                    --since-version: since the commit that set the current info.version) as
                    markdown; fail on a breaking change unless the major version was raised
+  conformance      fuzz the reference server with Schemathesis (pinned; installed into target/tools)
   docs             render the API reference into target/api-reference.html (works offline)
   help             print this text";
 
@@ -30,6 +31,7 @@ fn main() -> ExitCode {
         ["codegen", "--check"] => run_codegen(true),
         ["test"] => exit_code(xtask::test_all::run(&workspace_root())),
         ["lint"] => exit_code(xtask::lint::run(&workspace_root())),
+        ["conformance"] => exit_code(xtask::conformance::run(&workspace_root())),
         ["breaking", rest @ ..] => run_breaking(rest),
         ["docs"] => run_docs(),
         ["help" | "--help" | "-h"] => {

@@ -16,10 +16,30 @@ struct Step<'a> {
 
 /// Runs every step, even after a failure, and prints a summary. True when all passed.
 pub fn run(root: &Path) -> bool {
-    let steps = vec![Step {
-        name: "cargo test --workspace",
-        run: Box::new(|| cargo(root, &["test", "--workspace", "--locked"])),
-    }];
+    let steps = vec![
+        Step {
+            name: "cargo test --workspace",
+            run: Box::new(|| cargo(root, &["test", "--workspace", "--locked"])),
+        },
+        Step {
+            name: "spec lint: own rules and Redocly (cargo xtask lint)",
+            run: Box::new(|| crate::lint::run(root)),
+        },
+        Step {
+            name: "no breaking change since the last version bump (cargo xtask breaking --since-version)",
+            run: Box::new(|| match crate::breaking::version_base(root) {
+                Ok(base) => crate::breaking::run(root, Some(&base), false),
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    false
+                }
+            }),
+        },
+        Step {
+            name: "conformance fuzzing: Schemathesis against the reference server (cargo xtask conformance)",
+            run: Box::new(|| crate::conformance::run(root)),
+        },
+    ];
     let mut results = Vec::new();
     for step in steps {
         println!("\n==> {}", step.name);
