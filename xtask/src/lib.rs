@@ -3,6 +3,7 @@
 //!
 //! The binary (`cargo xtask ...`) is a thin shell over this library, so tests run the same code.
 
+pub mod bench;
 pub mod breaking;
 pub mod codegen;
 pub mod conformance;

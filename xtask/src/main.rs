@@ -21,6 +21,9 @@ commands:
                    markdown; fail on a breaking change unless the major version was raised
   conformance      fuzz the reference server with Schemathesis (pinned; installed into target/tools)
   docs             render the API reference into target/api-reference.html (works offline)
+  bench [--quick] [--only criterion|codegen]
+                   run the benchmarks (criterion: server, client, decode; codegen against
+                   openapi-generator, installed into target/tools) and print the ratios
   help             print this text";
 
 fn main() -> ExitCode {
@@ -34,6 +37,13 @@ fn main() -> ExitCode {
         ["conformance"] => exit_code(xtask::conformance::run(&workspace_root())),
         ["breaking", rest @ ..] => run_breaking(rest),
         ["docs"] => run_docs(),
+        ["bench", rest @ ..] => match xtask::bench::Options::parse(rest) {
+            Ok(options) => exit_code(xtask::bench::run(&workspace_root(), options)),
+            Err(e) => {
+                eprintln!("error: {e}\n\n{USAGE}");
+                ExitCode::from(2)
+            }
+        },
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
             ExitCode::SUCCESS
