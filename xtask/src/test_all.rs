@@ -54,7 +54,9 @@ pub fn run(root: &Path) -> bool {
             if *passed { "ok" } else { "FAIL" }
         );
     }
-    results.iter().all(|(_, passed, _)| *passed)
+    let passed = results.iter().filter(|(_, passed, _)| *passed).count();
+    println!("steps: {passed} passed, {} failed", results.len() - passed);
+    passed == results.len()
 }
 
 /// Runs the cargo that runs this xtask, in `root`.
