@@ -56,11 +56,12 @@ impl Options {
                 "--only" => match args.next().copied() {
                     Some("criterion") => options.codegen = false,
                     Some("codegen") => options.criterion = false,
-                    other => {
+                    Some(other) => {
                         return Err(format!(
-                            "`--only` takes `criterion` or `codegen`, not {other:?}"
+                            "`--only` takes `criterion` or `codegen`, not `{other}`"
                         ));
                     }
+                    None => return Err("`--only` takes `criterion` or `codegen`".to_owned()),
                 },
                 other => return Err(format!("unknown option `{other}`")),
             }
@@ -311,9 +312,10 @@ fn criterion(root: &Path, options: Options) -> Result<String, String> {
                 })
                 .ok_or_else(|| format!("{}: no paired ratio {num}/{den}", paired_path.display()))?;
             let median = paired_ratio["median"].as_f64().unwrap_or(f64::NAN);
+            // Four decimals beside the verdict, so that 1.050 is not both met and not met.
             let goal = match goal {
-                Some(g) if median <= *g => format!("≤ {g:.2}: **met**"),
-                Some(g) => format!("≤ {g:.2}: **not met**"),
+                Some(g) if median <= *g => format!("≤ {g:.2}: **met** ({median:.4})"),
+                Some(g) => format!("≤ {g:.2}: **not met** ({median:.4})"),
                 None => "–".to_owned(),
             };
             let _ = writeln!(
