@@ -98,5 +98,5 @@ async fn webhook_test_post<A: Api>(
     _body: crate::glue::EmptyBody,
 ) -> ::axum::response::Response {
     let request = WebhookTestPostRequest { webhook_id, token };
-    crate::glue::respond(api.webhook_test_post(request).await)
+    crate::glue::respond(api.webhook_test_post(request)).await
 }

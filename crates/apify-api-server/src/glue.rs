@@ -2,15 +2,17 @@
 //! error responses, the JSON response writers, and the fallbacks for unknown paths, undeclared
 //! methods and panics.
 
+use std::panic::AssertUnwindSafe;
+
 use apify_api_types::{ErrorResponse, ErrorType};
 use axum::Router;
 use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::response::{IntoResponse, Response};
+use futures_util::FutureExt;
 use http::request::Parts;
 use http::{HeaderValue, StatusCode, header};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use tower_http::catch_panic::CatchPanicLayer;
 
 use crate::error::{ApiError, error_body};
 
@@ -45,11 +47,19 @@ pub(crate) fn error_response(
     json_response(status, &error_body(error_type, message))
 }
 
-/// Answers a handler's result; errors are logged with their cause, never with the request's token.
-pub(crate) fn respond<R: IntoResponse>(result: Result<R, ApiError>) -> Response {
-    match result {
-        Ok(response) => response.into_response(),
-        Err(error) => respond_error(error),
+/// Runs an implementation's method and answers its result. Errors are logged with their cause,
+/// never with the request's token; a panic in the implementation becomes a logged internal error
+/// with the documented envelope, and the connection stays up.
+pub(crate) async fn respond<R: IntoResponse>(
+    call: impl Future<Output = Result<R, ApiError>>,
+) -> Response {
+    match AssertUnwindSafe(call).catch_unwind().await {
+        Ok(Ok(response)) => response.into_response(),
+        Ok(Err(error)) => respond_error(error),
+        Err(_panic) => {
+            tracing::error!("a request handler panicked");
+            respond_error(ApiError::internal("a request handler panicked"))
+        }
     }
 }
 
@@ -91,14 +101,9 @@ async fn not_found() -> Response {
     )
 }
 
-/// Adds what every generated router shares: the 404 fallback and the panic guard.
+/// Adds what every generated router shares: the 404 fallback.
 pub(crate) fn finish(routes: Router) -> Router {
-    routes.fallback(not_found).layer(CatchPanicLayer::custom(
-        |_panic: Box<dyn std::any::Any + Send>| {
-            tracing::error!("a request handler panicked");
-            respond_error(ApiError::internal("a request handler panicked"))
-        },
-    ))
+    routes.fallback(not_found)
 }
 
 /// Path parameters, percent-decoded; an undecodable one is answered `400 invalid-input`.
@@ -130,6 +135,10 @@ impl<S: Send + Sync> FromRequest<S> for EmptyBody {
     type Rejection = Response;
 
     async fn from_request(request: Request, _state: &S) -> Result<Self, Self::Rejection> {
+        // The common case, a body known to be empty, needs no reading.
+        if http_body::Body::is_end_stream(request.body()) {
+            return Ok(Self);
+        }
         match axum::body::to_bytes(request.into_body(), EMPTY_BODY_LIMIT).await {
             Ok(bytes) if bytes.is_empty() => Ok(Self),
             _ => Err(json_response(

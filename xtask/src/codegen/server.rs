@@ -165,7 +165,7 @@ pub fn generate(spec: &Spec) -> Result<TokenStream, Diagnostic> {
                 _body: crate::glue::EmptyBody,
             ) -> ::axum::response::Response {
                 let request = #request { #( #params, )* #token_field };
-                crate::glue::respond(api.#method(request).await)
+                crate::glue::respond(api.#method(request)).await
             }
         }
     });
