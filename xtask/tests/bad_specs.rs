@@ -13,21 +13,18 @@
 //! containing `<location>` and a message containing `<message>`. A case whose `expect` is
 //! `accepted` documents a construct that looks risky but generates fine.
 
+mod support;
+
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
+use support::{snapshot, workspace_with_spec};
 use xtask::codegen::{self, Failure, Mode, Outcome, SPEC_PATH};
 use xtask::spec::Diagnostic;
 use xtask::workspace_root;
 
 /// The corpus must keep at least this many refused cases.
 const MIN_REFUSED_CASES: usize = 25;
-
-const GENERATED: [&str; 3] = [
-    "crates/apify-api-types/src/generated.rs",
-    "crates/apify-api-client/src/generated.rs",
-    "crates/apify-api-server/src/generated.rs",
-];
 
 /// One spec of the corpus.
 struct Case {
@@ -103,37 +100,6 @@ fn parse_expect(text: &str) -> Result<Expect, String> {
         location: location.trim().to_owned(),
         message: message.trim().to_owned(),
     })
-}
-
-/// A throwaway workspace: the case as `openapi.yaml` plus copies of the committed generated files.
-fn workspace_with_spec(spec: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("temp dir");
-    std::fs::write(dir.path().join(SPEC_PATH), spec).expect("write spec");
-    for file in GENERATED {
-        let target = dir.path().join(file);
-        std::fs::create_dir_all(target.parent().expect("parent")).expect("mkdir");
-        std::fs::copy(workspace_root().join(file), &target).expect("copy generated file");
-    }
-    dir
-}
-
-/// Every file under `root` with its bytes, sorted by path.
-fn snapshot(root: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    let mut files = Vec::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).expect("read dir") {
-            let path = entry.expect("entry").path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let bytes = std::fs::read(&path).expect("read file");
-                files.push((path, bytes));
-            }
-        }
-    }
-    files.sort();
-    files
 }
 
 fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {

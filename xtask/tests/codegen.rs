@@ -1,28 +1,13 @@
 //! `cargo xtask codegen` as a test: the committed files are current, output is deterministic, a
 //! spec change shows up as a stale file, and a refused spec or a failed write changes nothing.
 
-use std::path::{Path, PathBuf};
+mod support;
 
+use std::path::PathBuf;
+
+use support::{GENERATED, snapshot, workspace_with_spec};
 use xtask::codegen::{self, Failure, Mode, Outcome, SPEC_PATH};
 use xtask::workspace_root;
-
-const GENERATED: [&str; 3] = [
-    "crates/apify-api-types/src/generated.rs",
-    "crates/apify-api-client/src/generated.rs",
-    "crates/apify-api-server/src/generated.rs",
-];
-
-/// A throwaway workspace: the given spec plus copies of the committed generated files.
-fn workspace_with_spec(spec: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("temp dir");
-    std::fs::write(dir.path().join(SPEC_PATH), spec).expect("write spec");
-    for file in GENERATED {
-        let target = dir.path().join(file);
-        std::fs::create_dir_all(target.parent().expect("parent")).expect("mkdir");
-        std::fs::copy(workspace_root().join(file), &target).expect("copy generated file");
-    }
-    dir
-}
 
 fn committed_spec() -> String {
     std::fs::read_to_string(workspace_root().join(SPEC_PATH)).expect("read openapi.yaml")
@@ -36,24 +21,6 @@ fn spec_with(from: &str, to: &str) -> String {
         "openapi.yaml no longer contains {from:?}; update this test"
     );
     spec.replacen(from, to, 1)
-}
-
-fn snapshot(root: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    let mut files = Vec::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).expect("read dir") {
-            let path = entry.expect("entry").path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let bytes = std::fs::read(&path).expect("read file");
-                files.push((path, bytes));
-            }
-        }
-    }
-    files.sort();
-    files
 }
 
 #[test]
