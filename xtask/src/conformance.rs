@@ -7,7 +7,6 @@
 //! no rate limit; every Schemathesis check runs, positive and negative, deterministic, and a run whose requests
 //! all fail authentication fails (`schemathesis.toml`: `fail-on = ["missing_auth"]`).
 
-use std::io::Read;
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -38,13 +37,39 @@ fn try_run(root: &Path) -> Result<bool, String> {
     let server = ReferenceServer::start(root)?;
     let url = format!("http://{}", server.addr);
     println!("schemathesis against the reference server at {url}");
-    let status = Command::new(&schemathesis)
+    let passed = schemathesis_run(root, &schemathesis, &url, TOKEN)?;
+    if !passed {
+        return Ok(false);
+    }
+    // The control: with a wrong token every request gets 401, and the run must fail rather than
+    // pass on answers that never reach the implementation.
+    println!("\ncontrol: the same run with a wrong token must fail");
+    if schemathesis_run(root, &schemathesis, &url, "not-a-valid-token")? {
+        eprintln!(
+            "error: Schemathesis passed with a wrong token: the missing-auth guard in \
+             {TOOLS_DIR}/schemathesis.toml (`fail-on = [\"missing_auth\"]`) is not in effect"
+        );
+        return Ok(false);
+    }
+    println!("control failed as it must: a run with a wrong token does not pass");
+    Ok(true)
+}
+
+/// One Schemathesis run with every check, positive and negative, deterministic. True when it
+/// reports nothing.
+fn schemathesis_run(
+    root: &Path,
+    schemathesis: &Path,
+    url: &str,
+    token: &str,
+) -> Result<bool, String> {
+    let status = Command::new(schemathesis)
         .current_dir(root.join(TOOLS_DIR))
         .args([
             "run",
             "../../openapi.yaml",
             "--url",
-            &url,
+            url,
             "--checks",
             "all",
             "--mode",
@@ -61,13 +86,12 @@ fn try_run(root: &Path) -> Result<bool, String> {
             "--request-timeout",
             "10",
             "--header",
-            &format!("Authorization: Bearer {TOKEN}"),
+            &format!("Authorization: Bearer {token}"),
         ])
         .args(["--no-color"])
         .env("SCHEMATHESIS_TELEMETRY", "false")
         .status()
         .map_err(|e| format!("cannot run {}: {e}", schemathesis.display()))?;
-    drop(server);
     Ok(status.success())
 }
 
@@ -144,21 +168,28 @@ impl ReferenceServer {
         }
         let addr = free_port()?;
         let binary = root.join("target/debug/apify-api-reference-server");
+        // The server's log goes to a file: a pipe nobody reads could fill up and stall it.
+        let log_path = root
+            .join(INSTALL_DIR)
+            .with_file_name("reference-server.log");
+        let log =
+            std::fs::File::create(&log_path).map_err(|e| format!("{}: {e}", log_path.display()))?;
         let mut child = Command::new(&binary)
             .arg("--listen")
             .arg(addr.to_string())
             .args(["--no-rate-limit", "--log-level", "warn"])
             .stdin(Stdio::null())
-            .stderr(Stdio::piped())
+            .stdout(
+                log.try_clone()
+                    .map_err(|e| format!("{}: {e}", log_path.display()))?,
+            )
+            .stderr(log)
             .spawn()
             .map_err(|e| format!("cannot start {}: {e}", binary.display()))?;
         let deadline = Instant::now() + Duration::from_secs(30);
         while TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_err() {
             if let Ok(Some(status)) = child.try_wait() {
-                let mut log = String::new();
-                if let Some(mut stderr) = child.stderr.take() {
-                    let _ = stderr.read_to_string(&mut log);
-                }
+                let log = std::fs::read_to_string(&log_path).unwrap_or_default();
                 return Err(format!(
                     "the reference server exited ({status}) before listening:\n{log}"
                 ));
