@@ -18,6 +18,8 @@
 //! The request and response types are those of `apify-api-types` (re-exported as [`types`]).
 //! `src/generated.rs` is generated; this file holds the hand-written helpers.
 
+#![deny(missing_docs)]
+
 mod generated;
 
 pub use generated::*;

@@ -13,6 +13,8 @@
 //!
 //! `src/generated.rs` is generated; this file holds the few hand-written helpers.
 
+#![deny(missing_docs)]
+
 mod generated;
 
 pub use generated::*;
