@@ -69,6 +69,22 @@ async fn raw_error(
     (status, headers, body)
 }
 
+/// Sends a raw request and checks that it is answered with the documented error `status` and
+/// `error_type`.
+async fn expect_raw_error(
+    what: &str,
+    request: reqwest::RequestBuilder,
+    status: u16,
+    error_type: ErrorType,
+) {
+    let response = within(what, request.send())
+        .await
+        .expect("the server answers");
+    let (actual, _, body) = raw_error(response).await;
+    assert_eq!(actual, status, "{what}");
+    assert_error_type(&body, error_type);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn created_succeeded_and_the_receiver_got_the_dummy_payload() {
     let mut receiver = Receiver::start().await;
@@ -283,34 +299,28 @@ async fn bad_request_for_a_body_or_an_id_that_is_not_text() {
     let server = start(&receiver).await;
 
     // The generated client sends no body for this operation, so this one is raw.
-    let response = within(
+    expect_raw_error(
         "400",
         raw_http()
             .post(server.url(&format!("/v2/webhooks/{HOOK_OK}/test")))
             .bearer_auth(OWNER_TOKEN)
             .header("content-type", "application/json")
-            .body(r#"{"unexpected": true}"#)
-            .send(),
+            .body(r#"{"unexpected": true}"#),
+        400,
+        ErrorType::InvalidInput,
     )
-    .await
-    .expect("the server answers");
-    let (status, _, body) = raw_error(response).await;
-    assert_eq!(status, 400);
-    assert_error_type(&body, ErrorType::InvalidInput);
+    .await;
 
     // A webhook id that is not text: its percent-encoding is not UTF-8.
-    let response = within(
+    expect_raw_error(
         "400",
         raw_http()
             .post(server.url("/v2/webhooks/%FF%FE/test"))
-            .bearer_auth(OWNER_TOKEN)
-            .send(),
+            .bearer_auth(OWNER_TOKEN),
+        400,
+        ErrorType::InvalidInput,
     )
-    .await
-    .expect("the server answers");
-    let (status, _, body) = raw_error(response).await;
-    assert_eq!(status, 400);
-    assert_error_type(&body, ErrorType::InvalidInput);
+    .await;
 
     assert!(server.api.dispatches().is_empty());
     assert!(receiver.drain().is_empty());
@@ -419,18 +429,15 @@ async fn not_found_for_an_unknown_webhook_and_an_unknown_path() {
         assert_error_type(&body, ErrorType::RecordNotFound);
     }
 
-    let response = within(
+    expect_raw_error(
         "404 path",
         raw_http()
             .post(server.url("/v2/webhooks"))
-            .bearer_auth(OWNER_TOKEN)
-            .send(),
+            .bearer_auth(OWNER_TOKEN),
+        404,
+        ErrorType::RecordNotFound,
     )
-    .await
-    .expect("the server answers");
-    let (status, _, body) = raw_error(response).await;
-    assert_eq!(status, 404);
-    assert_error_type(&body, ErrorType::RecordNotFound);
+    .await;
     server.stop().await;
 }
 
