@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use serde_json::{Map, Value};
 
 use super::schema::{Side, compare};
-use super::{Change, Class, normalize};
+use super::{Change, Class, members, members_at, normalize};
 use crate::lint::{METHODS, template_params};
 use crate::spec::{escape_pointer, pointer};
 
@@ -488,15 +488,8 @@ fn compare_param(cx: &mut Cx<'_>, x: &Param<'_>, y: &Param<'_>, at: &str) {
 
 /// Compares `content` maps: media types and their schemas.
 fn content(cx: &mut Cx<'_>, side: Side, at: &str, b: (&Value, &str), h: (&Value, &str)) {
-    let empty = Map::new();
-    let bc =
-        b.0.get("content")
-            .and_then(Value::as_object)
-            .unwrap_or(&empty);
-    let hc =
-        h.0.get("content")
-            .and_then(Value::as_object)
-            .unwrap_or(&empty);
+    let bc = members(b.0, "content");
+    let hc = members(h.0, "content");
     for (media, bm) in bc {
         let here = format!("{at} ({media})");
         let b_ptr = format!("{}/content/{}", b.1, escape_pointer(media));
@@ -653,15 +646,8 @@ fn request_body(cx: &mut Cx<'_>, b: &Op<'_>, h: &Op<'_>, at: &str) {
 }
 
 fn responses(cx: &mut Cx<'_>, b: &Op<'_>, h: &Op<'_>, at: &str) {
-    let empty = Map::new();
-    let br =
-        b.op.get("responses")
-            .and_then(Value::as_object)
-            .unwrap_or(&empty);
-    let hr =
-        h.op.get("responses")
-            .and_then(Value::as_object)
-            .unwrap_or(&empty);
+    let br = members(b.op, "responses");
+    let hr = members(h.op, "responses");
     let b_ptr = |s: &str| format!("{}/responses/{}", b.ptr(), escape_pointer(s));
     let h_ptr = |s: &str| format!("{}/responses/{}", h.ptr(), escape_pointer(s));
     let is_success = |s: &&String| s.starts_with('2');
@@ -739,15 +725,8 @@ fn find_header<'a>(m: &'a Map<String, Value>, name: &str) -> Option<(String, &'a
 }
 
 fn headers(cx: &mut Cx<'_>, at: &str, b: (&Value, &str), h: (&Value, &str)) {
-    let empty = Map::new();
-    let bh =
-        b.0.get("headers")
-            .and_then(Value::as_object)
-            .unwrap_or(&empty);
-    let hh =
-        h.0.get("headers")
-            .and_then(Value::as_object)
-            .unwrap_or(&empty);
+    let bh = members(b.0, "headers");
+    let hh = members(h.0, "headers");
     for (name, x) in bh {
         let here = format!("{at}, header `{name}`");
         let xp = format!("{}/headers/{}", b.1, escape_pointer(name));
@@ -929,18 +908,9 @@ fn security(cx: &mut Cx<'_>, b: &Op<'_>, h: &Op<'_>, at: &str) {
 }
 
 fn security_schemes(cx: &mut Cx<'_>) {
-    let empty = Map::new();
     let at = "#/components/securitySchemes";
-    let bs = cx
-        .base
-        .pointer("/components/securitySchemes")
-        .and_then(Value::as_object)
-        .unwrap_or(&empty);
-    let hs = cx
-        .head
-        .pointer("/components/securitySchemes")
-        .and_then(Value::as_object)
-        .unwrap_or(&empty);
+    let bs = members_at(cx.base, "/components/securitySchemes");
+    let hs = members_at(cx.head, "/components/securitySchemes");
     for (name, x) in bs {
         let ptr = format!("{at}/{}", escape_pointer(name));
         let here = format!("security scheme `{name}`");
@@ -999,17 +969,8 @@ fn security_schemes(cx: &mut Cx<'_>) {
 }
 
 fn component_schemas(cx: &mut Cx<'_>) {
-    let empty = Map::new();
-    let bs = cx
-        .base
-        .pointer("/components/schemas")
-        .and_then(Value::as_object)
-        .unwrap_or(&empty);
-    let hs = cx
-        .head
-        .pointer("/components/schemas")
-        .and_then(Value::as_object)
-        .unwrap_or(&empty);
+    let bs = members_at(cx.base, "/components/schemas");
+    let hs = members_at(cx.head, "/components/schemas");
     for name in bs.keys().filter(|n| !hs.contains_key(*n)) {
         cx.push(
             Class::Both,

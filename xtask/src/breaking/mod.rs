@@ -468,3 +468,22 @@ pub fn run(root: &Path, base: Option<&str>, allow: bool) -> bool {
         }
     }
 }
+
+/// The members of the object at `key` of `value`; an empty map when there is none.
+fn members<'a>(value: &'a Value, key: &str) -> &'a serde_json::Map<String, Value> {
+    value
+        .get(key)
+        .and_then(Value::as_object)
+        .unwrap_or(&EMPTY_OBJECT)
+}
+
+/// The members of the object at the JSON `pointer` in `value`; an empty map when there is none.
+fn members_at<'a>(value: &'a Value, pointer: &str) -> &'a serde_json::Map<String, Value> {
+    value
+        .pointer(pointer)
+        .and_then(Value::as_object)
+        .unwrap_or(&EMPTY_OBJECT)
+}
+
+static EMPTY_OBJECT: std::sync::LazyLock<serde_json::Map<String, Value>> =
+    std::sync::LazyLock::new(serde_json::Map::new);

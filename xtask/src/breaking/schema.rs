@@ -4,10 +4,10 @@
 //! narrowing (the head rejects values the base admitted), or both. Which side that breaks
 //! depends on who produces the value: see [`Side`].
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-use super::Class;
 use super::diff::Cx;
+use super::{Class, members};
 
 /// Who produces the value a schema describes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -523,15 +523,8 @@ fn compare_object(
     bv: &View<'_>,
     hv: &View<'_>,
 ) {
-    let empty = Map::new();
-    let bp =
-        bv.v.get("properties")
-            .and_then(Value::as_object)
-            .unwrap_or(&empty);
-    let hp =
-        hv.v.get("properties")
-            .and_then(Value::as_object)
-            .unwrap_or(&empty);
+    let bp = members(bv.v, "properties");
+    let hp = members(hv.v, "properties");
     let (br, hr) = (required(bv.v), required(hv.v));
     let sub = |name: &str| {
         if field.is_empty() {
